@@ -1,0 +1,141 @@
+"""Facet counting in one pass, with a small cache invalidated on every index write.
+
+Counts follow Solr's facet.field: documents per value, most frequent first and
+then by value, ``facet.limit`` per field (-1: all), ``facet.mincount``.  The
+WHERE clause is the search's own, permission labels included, so a facet never
+counts a dataset its viewer cannot see.
+
+The cache is per process and keyed by a generation number kept in Redis; a
+writer bumps it after its transaction commits, so a reader can never store a
+pre-commit answer under the post-commit generation.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import config as search_config
+from . import store
+
+log = logging.getLogger(__name__)
+
+GENERATION_KEY = "bantensatudata:search:generation"
+_CACHE: OrderedDict[str, tuple[float, dict[str, list[Any]]]] = OrderedDict()
+_CACHE_SIZE = 256
+_LOCK = threading.Lock()
+_PENDING = "bantensatudata_search_pending_bump"
+
+
+def _redis() -> Any:
+    from ckan.lib.redis import connect_to_redis
+
+    return connect_to_redis()
+
+
+def generation() -> str | None:
+    try:
+        value = _redis().get(GENERATION_KEY)
+    except Exception:  # Redis down: no caching, never wrong answers
+        log.warning("search facet cache disabled: Redis unavailable")
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value or 0)
+
+
+def bump() -> None:
+    with _LOCK:
+        _CACHE.clear()
+    try:
+        _redis().incr(GENERATION_KEY)
+    except Exception:
+        log.warning("could not bump the search generation in Redis")
+
+
+def invalidate() -> None:
+    """Called after an index write: bump now, or after the session commits."""
+    import ckan.model as model
+
+    session = model.Session()
+    from .connection import _COMMITTING
+
+    if session.info.get(_COMMITTING):
+        session.info[_PENDING] = True
+    else:
+        bump()
+
+
+def after_commit(session: Any) -> None:
+    if session.info.pop(_PENDING, None):
+        bump()
+
+
+def after_rollback(session: Any, *args: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def count(session: Any, where_sql: str, params: dict[str, Any], names: list[str],
+          limit: int, mincount: int) -> dict[str, list[Any]]:
+    from .compiler import FIELD_RE, QuerySyntaxError
+
+    names = list(dict.fromkeys(names))
+    for name in names:
+        if not FIELD_RE.match(name):
+            raise QuerySyntaxError(f"invalid facet field {name!r}")
+    ttl = search_config.facet_cache_seconds()
+    key = gen = None
+    if ttl > 0:
+        gen = generation()
+        if gen is not None:
+            key = json.dumps([gen, where_sql, params, names, limit, mincount],
+                             sort_keys=True, default=str)
+            with _LOCK:
+                hit = _CACHE.get(key)
+                if hit and hit[0] > time.monotonic():
+                    _CACHE.move_to_end(key)
+                    return {k: list(v) for k, v in hit[1].items()}
+    result = _count(session, where_sql, params, names, limit, mincount)
+    if key is not None:
+        with _LOCK:
+            _CACHE[key] = (time.monotonic() + ttl, result)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return {k: list(v) for k, v in result.items()}
+
+
+def _count(session: Any, where_sql: str, params: dict[str, Any], names: list[str],
+           limit: int, mincount: int) -> dict[str, list[Any]]:
+    p = dict(params)
+    values = []
+    for i, name in enumerate(names):
+        p[f"facet{i}"] = name
+        values.append(f"(:facet{i}, doc->:facet{i})")
+    limit_sql = "" if limit < 0 else "WHERE rn <= :facet_limit"
+    p["facet_limit"] = limit
+    p["facet_mincount"] = max(mincount, 1)
+    sql = f"""
+        WITH matched AS (SELECT index_id, doc FROM {store.TABLE} WHERE {where_sql}),
+        pairs AS (
+            SELECT DISTINCT m.index_id, f.name, v.value
+            FROM matched m
+            CROSS JOIN LATERAL (VALUES {", ".join(values)}) AS f(name, j)
+            CROSS JOIN LATERAL jsonb_array_elements_text(
+                CASE jsonb_typeof(f.j) WHEN 'array' THEN f.j
+                     WHEN 'string' THEN jsonb_build_array(f.j) ELSE '[]'::jsonb END) AS v(value)
+        ),
+        counted AS (
+            SELECT name, value, count(*) AS n,
+                   row_number() OVER (PARTITION BY name ORDER BY count(*) DESC,
+                                      value COLLATE "C" ASC) AS rn
+            FROM pairs GROUP BY name, value HAVING count(*) >= :facet_mincount
+        )
+        SELECT name, value, n FROM counted {limit_sql} ORDER BY name, rn
+    """
+    out: dict[str, list[Any]] = {name: [] for name in names}
+    for name, value, n in session.execute(sa.text(sql), p):
+        out[name].extend([value, int(n)])
+    return out

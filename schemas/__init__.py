@@ -1,0 +1,1 @@
+"""ckanext-scheming schemas of Banten Satu Data (single source; see README)."""

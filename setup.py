@@ -76,6 +76,9 @@ setup(
         "ckan.plugins": [
             "bantensatudata = ckanext.bantensatudata.plugin:BantenSatuDataPlugin",
             "bantensatudata_search = ckanext.bantensatudata.search.plugin:BantenSatuDataSearchPlugin",
+            "bantensatudata_uploads = ckanext.bantensatudata.uploads.plugin:BantenSatuDataUploadsPlugin",
+            "bantensatudata_dashboard = ckanext.bantensatudata.dashboard.plugin:BantenSatuDataDashboardPlugin",
+            "bantensatudata_api = ckanext.bantensatudata.api.plugin:BantenSatuDataApiPlugin",
             "bantensso = ckanext.bantensso.plugin:BantenSSOPlugin",
             "bantenportal = ckanext.bantenportal.plugin:BantenPortalPlugin",
         ],

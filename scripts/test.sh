@@ -23,9 +23,12 @@ fi
 
 export CKAN_SQLALCHEMY_URL="postgresql://$TEST_DB_USER:$TEST_DB_PASSWORD@127.0.0.1:$PGPORT/$TEST_DB_NAME"
 export CKAN_INI="$ROOT/test.ini"
+# Parallel runs (BANTEN_TEST_DB=...) get their own storage and Redis database.
+export CKAN_STORAGE_PATH="$ROOT/var/test-storage/$TEST_DB_NAME"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/${BANTEN_TEST_REDIS_DB:-1}"
 export BANTEN_CHROMIUM="${BANTEN_CHROMIUM:-/usr/bin/chromium}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-mkdir -p "$ROOT/var/test-storage" "$ROOT/test-artifacts"
+mkdir -p "$CKAN_STORAGE_PATH" "$ROOT/test-artifacts"
 
 say "Test database schema"
 "$CKAN" -c "$ROOT/test.ini" db init >/dev/null

@@ -29,7 +29,7 @@ def reset_db(*args: Any, **kwargs: Any) -> Any:
     result = _original_reset_db(*args, **kwargs)
     with model.meta.engine.begin() as conn:  # type: ignore[union-attr]
         store.ensure_table(conn)
-        conn.execute(sa.text(f"TRUNCATE {store.TABLE}"))
+        conn.execute(sa.text(f"DELETE FROM {store.TABLE}"))
     facets.bump()
     return result
 

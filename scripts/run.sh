@@ -48,6 +48,9 @@ say "Database schema (core and plugin migrations)"
 "$CKAN" db init >/dev/null
 "$CKAN" db pending-migrations --apply >/dev/null
 
+# JavaScript strings are built from the compiled catalogues (`ckan run` does this itself; gunicorn does not).
+"$CKAN" translation js >/dev/null 2>&1 || warn "could not build the JavaScript translations"
+
 if "$CKAN" satudata --help >/dev/null 2>&1; then
   say "Seeding the Satu Data catalogue"
   "$CKAN" satudata seed

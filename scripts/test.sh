@@ -33,6 +33,7 @@ mkdir -p "$CKAN_STORAGE_PATH" "$ROOT/test-artifacts"
 say "Test database schema"
 "$CKAN" -c "$ROOT/test.ini" db init >/dev/null
 "$CKAN" -c "$ROOT/test.ini" db pending-migrations --apply >/dev/null
+"$CKAN" -c "$ROOT/test.ini" translation js >/dev/null
 
 say "Lint (ruff)"
 "$VENV/bin/ruff" check "$ROOT"

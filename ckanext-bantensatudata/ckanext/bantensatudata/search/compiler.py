@@ -147,9 +147,12 @@ def tokenize(q: str) -> list[Tok]:
                 pattern.append(_like_escape(ch))
             j += 1
         word = "".join(buf)
-        if j < n and q[j] == ":":
+        k = j
+        while k < n and q[k] in " \t":
+            k += 1
+        if word and k < n and q[k] == ":":
             toks.append(Tok("FIELD", word))
-            i = j + 1
+            i = k + 1
             continue
         if word in ("AND", "OR", "NOT"):
             toks.append(Tok(word))
@@ -298,11 +301,47 @@ class _Parser:
         return BoolQuery(**{occur: [node]})
 
 
+LOCAL_PARAMS_RE = re.compile(r"^\s*\{!([^}]*)\}(.*)$", re.S)
+LOCAL_PARAM_RE = re.compile(r"""([\w.]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+)""")
+
+
+def _local_params(q: str) -> tuple[str, dict[str, list[str]], str]:
+    """Split ``{!parser k=v ...}rest`` (core only lets allowed parsers through)."""
+    m = LOCAL_PARAMS_RE.match(q)
+    if not m:
+        raise QuerySyntaxError("local parameters must be defined at the beginning of the query")
+    params: dict[str, list[str]] = {}
+    parser = None
+    for pm in LOCAL_PARAM_RE.finditer(m.group(1)):
+        if pm.group(5):
+            parser = pm.group(5)
+            continue
+        value = next(v for v in (pm.group(2), pm.group(3), pm.group(4)) if v is not None)
+        params.setdefault(pm.group(1), []).append(value)
+    parser = parser or (params.pop("type", ["lucene"])[0])
+    return parser, params, m.group(2)
+
+
 def parse_lucene(q: str, default_and: bool = True) -> Node:
     if len(q) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"query too long ({len(q)} characters, at most {MAX_QUERY_LENGTH})")
     if "{!" in q:
-        raise QuerySyntaxError("local parameters are not supported")
+        parser, params, rest = _local_params(q)
+        if "{!" in rest:
+            raise QuerySyntaxError("only one set of local parameters is supported")
+        if parser == "lucene":
+            op = (params.get("q.op") or ["AND" if default_and else "OR"])[0].upper()
+            return parse_lucene(rest, op != "OR")
+        if parser == "bool":
+            bq = BoolQuery()
+            for key, occur in (("must", "must"), ("filter", "must"), ("should", "should"),
+                               ("must_not", "must_not")):
+                for value in params.get(key, []):
+                    getattr(bq, occur).append(parse_lucene(value, default_and))
+            if not (bq.must or bq.should or bq.must_not):
+                raise QuerySyntaxError("the bool query parser needs must, should, filter or must_not")
+            return bq
+        raise QuerySyntaxError(f"the query parser {parser!r} is not supported by the PostgreSQL search engine")
     toks = tokenize(q)
     if not toks:
         return MatchAll()
@@ -492,6 +531,14 @@ class SQL:
             self.rank_queries.append(bound)
         return f"({self._vector(fld)} @@ to_tsquery('{self.cfg}', {bound}))"
 
+    def substring_match(self, term: Term) -> str:
+        """Solr's ``name_ngram``/``title_ngram``: any part of a name or title (trigram index)."""
+        needle = store.fold(term.value).strip()
+        if not needle:
+            return "FALSE"
+        pattern = "%" + "".join(_like_escape(ch) for ch in needle) + "%"
+        return f"(autocomplete LIKE {self.bind(pattern)})"
+
     def exists(self, fld: str) -> str:
         return f"jsonb_exists(doc, {self.bind(fld)})"
 
@@ -549,6 +596,8 @@ class SQL:
             return "TRUE"
         if isinstance(node, Term):
             fld = node.field or default_field
+            if fld.endswith("_ngram"):
+                return self.substring_match(node)
             if store.is_text_field(fld):
                 return self.text_match(fld, node)
             return self.string_match(fld, node)

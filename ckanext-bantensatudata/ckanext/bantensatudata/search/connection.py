@@ -17,6 +17,7 @@ from typing import Any
 import ckan.model as model
 import pysolr
 import sqlalchemy as sa
+from ckan.lib.search.common import solr_datetime_decoder
 from sqlalchemy import event
 
 from . import compiler, facets, store
@@ -56,6 +57,9 @@ class PostgresConnection:
     """Stands in for ``pysolr.Solr`` (core only calls these four methods)."""
 
     url = "postgresql://bantensatudata-search"
+
+    def __init__(self, decode_dates: bool = True):
+        self.decode_dates = decode_dates
 
     # ------------------------------------------------------------------ writes
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **_: Any) -> str:
@@ -132,6 +136,8 @@ class PostgresConnection:
                 sql.params,
             )
             docs = [_doc(row._mapping, fl) for row in result]
+            if self.decode_dates:
+                docs = [solr_datetime_decoder(d) for d in docs]
 
         facet_fields: dict[str, list[Any]] = {}
         if str(params.get("facet", "false")).lower() == "true" and params.get("facet.field"):

@@ -48,12 +48,12 @@ def make_connection(decode_dates: bool = True) -> Any:
         return _ORIGINALS["make_connection"](decode_dates)
     from .connection import PostgresConnection
 
-    return PostgresConnection()
+    return PostgresConnection(decode_dates)
 
 
 def check_solr_schema_version(schema_file: str | None = None) -> bool:
-    """Solr's schema check does not apply to the PostgreSQL engine."""
-    if search_config.engine() == "solr":
+    """Solr's schema check does not apply to the PostgreSQL engine (a given file is still checked)."""
+    if search_config.engine() == "solr" or schema_file:
         return _ORIGINALS["check_solr_schema_version"](schema_file)
     return False
 

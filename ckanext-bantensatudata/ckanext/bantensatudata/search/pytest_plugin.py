@@ -1,20 +1,26 @@
 """Keeps the PostgreSQL search engine active for every test, core's included.
 
 CKAN's pytest harness unloads all plugins before each test that is not marked
-``with_plugins``, and its first ``reset_db`` drops every table (ours too) before
-running core's migrations only.  This plugin, registered through
+``with_plugins``, and its first ``reset_db`` drops every table (plugin tables
+too) before running core's migrations only.  This plugin, registered through
 ``addopts = -p ckanext.bantensatudata.search.pytest_plugin``, installs the seam
-once and recreates (and empties) the index table whenever the database is reset,
-so that ``clean_db`` also means "no stale index rows".
+once and, whenever the database is rebuilt from scratch, re-applies the
+migrations of every plugin in ``ckan.plugins`` (so plugin tables such as the
+search index, the activity columns or our wings' tables exist); on every reset
+it empties the index, so that ``clean_db`` also means "no stale index rows".
 """
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import inspect
+import os
 from typing import Any
 
 import ckan.model as model
 import ckan.tests.helpers as test_helpers
 import sqlalchemy as sa
+from ckan.common import config
 
 from ckanext.bantensatudata.search import facets, store
 from ckanext.bantensatudata.search import plugin as search_plugin
@@ -24,9 +30,48 @@ search_plugin.install()
 _original_reset_db = test_helpers.reset_db
 
 
+def _migration_inis() -> list[str]:
+    """Alembic configs of the plugins named in ckan.plugins, found as CKAN's CLI finds them.
+
+    Plugins are unloaded between tests, so they are located through their entry
+    points rather than ``plugins.get_plugin``.
+    """
+    entry_points = {ep.name: ep for ep in importlib.metadata.entry_points(group="ckan.plugins")}
+    inis = []
+    for name in config.get("ckan.plugins") or []:
+        ep = entry_points.get(name)
+        if ep is None:
+            continue
+        source = inspect.getsourcefile(ep.load())
+        if not source:
+            continue
+        plugin_dir = os.path.dirname(source)
+        start = plugin_dir.rfind("/ckanext/") + len("/ckanext/")
+        slash = plugin_dir.find("/", start)
+        if slash != -1:
+            plugin_dir = plugin_dir[:slash]
+        ini = os.path.join(plugin_dir, "migration", name, "alembic.ini")
+        if os.path.exists(ini):
+            inis.append(ini)
+    return inis
+
+
+def _upgrade(ini: str) -> None:
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = ini
+    try:
+        model.repo.upgrade_db()
+    finally:
+        model.repo._alembic_ini = original
+
+
 @functools.wraps(_original_reset_db)
 def reset_db(*args: Any, **kwargs: Any) -> Any:
+    rebuilt_from_scratch = not model.repo.tables_created_and_initialised
     result = _original_reset_db(*args, **kwargs)
+    if rebuilt_from_scratch:
+        for ini in _migration_inis():
+            _upgrade(ini)
     with model.meta.engine.begin() as conn:  # type: ignore[union-attr]
         store.ensure_table(conn)
         conn.execute(sa.text(f"DELETE FROM {store.TABLE}"))

@@ -48,7 +48,6 @@ CREATE TABLE IF NOT EXISTS bantensatudata_search_index (
     fdoc jsonb NOT NULL,
     tsv tsvector NOT NULL,
     autocomplete text NOT NULL DEFAULT '',
-    permission_labels text[] NOT NULL DEFAULT '{}',
     metadata_modified timestamptz,
     metadata_created timestamptz,
     data_dict text,
@@ -60,8 +59,6 @@ CREATE INDEX IF NOT EXISTS bantensatudata_search_tsv_idx
     ON bantensatudata_search_index USING gin (tsv);
 CREATE INDEX IF NOT EXISTS bantensatudata_search_trgm_idx
     ON bantensatudata_search_index USING gin (autocomplete gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS bantensatudata_search_labels_idx
-    ON bantensatudata_search_index USING gin (permission_labels);
 CREATE INDEX IF NOT EXISTS bantensatudata_search_id_idx
     ON bantensatudata_search_index (id);
 CREATE INDEX IF NOT EXISTS bantensatudata_search_name_idx
@@ -76,6 +73,7 @@ CREATE INDEX IF NOT EXISTS bantensatudata_search_title_idx
     ON bantensatudata_search_index ((doc->>'title_string') COLLATE "C");
 """
 
+_SOLR_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -141,12 +139,28 @@ def _parse_ts(value: str | None) -> datetime.datetime | None:
     return parsed
 
 
+def solr_date(value: Any) -> Any:
+    """Dates as Solr stores them: UTC, to the millisecond, without trailing zeros."""
+    if not isinstance(value, str) or not _SOLR_DATE_RE.match(value):
+        return value
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
+    millis = f"{parsed.microsecond // 1000:03d}".rstrip("0")
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S") + (f".{millis}" if millis else "") + "Z"
+
+
 def prepare(raw: dict[str, Any]) -> dict[str, Any]:
     """Turn one core document into the row we store."""
     doc: dict[str, Any] = {}
     for key, value in raw.items():
-        if key in STORED_BLOBS or key == "permission_labels":
+        if key in STORED_BLOBS:
             continue
+        if is_date_field(key):
+            value = solr_date(value)
         norm = normalise(value)
         if norm is not None:
             doc[key] = norm
@@ -161,7 +175,6 @@ def prepare(raw: dict[str, Any]) -> dict[str, Any]:
         "C": _text_of(doc, WEIGHT_C + tuple(rest)),
         "D": _text_of(doc, ("license", "license_id") + URL_FIELDS),
     }
-    labels = raw.get("permission_labels") or []
     return {
         "index_id": str(raw["index_id"]),
         "site_id": str(raw.get("site_id") or ""),
@@ -174,7 +187,6 @@ def prepare(raw: dict[str, Any]) -> dict[str, Any]:
         "wc": fold(weighted["C"]),
         "wd": fold(weighted["D"]),
         "autocomplete": fold(" ".join(_values(doc, "title") + _values(doc, "name"))),
-        "labels": [str(label) for label in labels],
         "modified": _parse_ts(doc.get("metadata_modified")),
         "created": _parse_ts(doc.get("metadata_created")),
         "data_dict": raw.get("data_dict"),
@@ -189,15 +201,15 @@ def upsert_statement(text_config: str) -> sa.TextClause:
     )
     return sa.text(f"""
         INSERT INTO {TABLE} (index_id, site_id, id, name, seq, doc, fdoc, tsv, autocomplete,
-                             permission_labels, metadata_modified, metadata_created,
+                             metadata_modified, metadata_created,
                              data_dict, validated_data_dict)
         VALUES (:index_id, :site_id, :id, :name, nextval('bantensatudata_search_seq'),
                 CAST(:doc AS jsonb), CAST(:fdoc AS jsonb), {vector}, :autocomplete,
-                CAST(:labels AS text[]), :modified, :created, :data_dict, :validated_data_dict)
+:modified, :created, :data_dict, :validated_data_dict)
         ON CONFLICT (index_id) DO UPDATE SET
             site_id = EXCLUDED.site_id, id = EXCLUDED.id, name = EXCLUDED.name,
             seq = EXCLUDED.seq, doc = EXCLUDED.doc, fdoc = EXCLUDED.fdoc, tsv = EXCLUDED.tsv,
-            autocomplete = EXCLUDED.autocomplete, permission_labels = EXCLUDED.permission_labels,
+            autocomplete = EXCLUDED.autocomplete,
             metadata_modified = EXCLUDED.metadata_modified,
             metadata_created = EXCLUDED.metadata_created,
             data_dict = EXCLUDED.data_dict, validated_data_dict = EXCLUDED.validated_data_dict

@@ -383,6 +383,16 @@ def parse_mm(spec: str | None, optional: int) -> int:
     return max(1, min(optional, required))
 
 
+def _check_balanced(q: str) -> None:
+    """Free text is lenient, but half a phrase or range is a mistake worth saying."""
+    unescaped = re.sub(r"\\.", "", q)
+    if unescaped.count('"') % 2:
+        raise QuerySyntaxError("unclosed quotation mark")
+    for opening, closing in (("(", ")"), ("[", "]"), ("{", "}")):
+        if unescaped.count(opening) != unescaped.count(closing):
+            raise QuerySyntaxError(f"unbalanced {opening}{closing}")
+
+
 @dataclass
 class Dismax:
     must: list[Term]
@@ -394,6 +404,7 @@ class Dismax:
 def parse_dismax(q: str, mm_spec: str | None) -> Dismax:
     if len(q) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"query too long ({len(q)} characters, at most {MAX_QUERY_LENGTH})")
+    _check_balanced(q)
     must: list[Term] = []
     should: list[Term] = []
     must_not: list[Term] = []

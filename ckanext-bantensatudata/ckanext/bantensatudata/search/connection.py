@@ -1,10 +1,12 @@
 """The pysolr-shaped object core talks to: ``add``, ``delete``, ``commit``, ``search``.
 
-Writes made while the SQLAlchemy session is committing (core indexes a dataset
-in the session's ``before_commit``) join that transaction, so a dataset and its
-index row are committed or rolled back together.  Writes from anywhere else
-(the CLI, ``clean_index``) run in their own short transaction and are durable
-at once, as a Solr commit would be.
+CKAN 2.12 indexes a dataset inside the action, after the dataset's rows are
+flushed and just before ``model.repo.commit()``.  A write made while the session's
+transaction has written something (a flush, or an earlier index write) joins it:
+the dataset and its index row are committed or rolled back together.  Any other
+write (``search-index rebuild``/``clear``, ``clean_index``, a read-only session)
+runs in its own short transaction and is durable at once, as a Solr commit would
+be: nobody would commit a read-only session for us.
 """
 from __future__ import annotations
 
@@ -25,32 +27,46 @@ from . import config as search_config
 
 log = logging.getLogger(__name__)
 
-_COMMITTING = "bantensatudata_search_committing"
 SORT_RE = re.compile(r"^\s*([A-Za-z_][\w.\-]*)\s+(asc|desc)\s*$", re.IGNORECASE)
+PENDING_BUMP = "bantensatudata_search_pending_bump"
+WROTE = "bantensatudata_search_session_wrote"
 
 
-def _mark(session: Any) -> None:
-    session.info[_COMMITTING] = True
+def _after_flush(session: Any, *args: Any) -> None:
+    session.info[WROTE] = True
 
 
-def _unmark(session: Any, *args: Any) -> None:
-    session.info.pop(_COMMITTING, None)
+def _after_commit(session: Any) -> None:
+    session.info.pop(WROTE, None)
+    if session.info.pop(PENDING_BUMP, None):
+        facets.bump()
 
 
-event.listen(model.Session, "before_commit", _mark, insert=True)
-for _name in ("after_commit", "after_rollback", "after_soft_rollback"):
-    event.listen(model.Session, _name, _unmark)
-event.listen(model.Session, "after_commit", facets.after_commit)
-event.listen(model.Session, "after_rollback", facets.after_rollback)
+def _after_rollback(session: Any, *args: Any) -> None:
+    session.info.pop(WROTE, None)
+    session.info.pop(PENDING_BUMP, None)
+
+
+event.listen(model.Session, "after_flush", _after_flush)
+event.listen(model.Session, "after_commit", _after_commit)
+event.listen(model.Session, "after_rollback", _after_rollback)
 
 
 def _execute_write(statement: Any, params: Any) -> None:
+    """Run an index write in the session's open transaction (see the module docstring)
+    or in its own.
+
+    The facet cache generation is bumped only once the write is committed, so a
+    reader can never cache a pre-commit answer under the post-commit generation.
+    """
     session = model.Session()
-    if session.info.get(_COMMITTING):
+    if session.in_transaction() and (session.info.get(WROTE) or session.info.get(PENDING_BUMP)):
         session.execute(statement, params)
+        session.info[PENDING_BUMP] = True
         return
     with model.meta.engine.begin() as conn:  # type: ignore[union-attr]
         conn.execute(statement, params)
+    facets.bump()
 
 
 class PostgresConnection:
@@ -70,7 +86,6 @@ class PostgresConnection:
             _execute_write(store.upsert_statement(search_config.text_config()), rows)
         except sa.exc.SQLAlchemyError as exc:
             raise pysolr.SolrError(f"index write failed: {exc.__class__.__name__}") from exc
-        facets.invalidate()
         return ""
 
     def delete(self, id: Any = None, q: str | None = None, commit: bool = True, **_: Any) -> str:
@@ -86,7 +101,6 @@ class PostgresConnection:
         else:
             raise ValueError("delete needs id or q")
         _execute_write(sa.text(f"DELETE FROM {store.TABLE} WHERE {where}"), sql.params)
-        facets.invalidate()
         return ""
 
     def commit(self, **_: Any) -> str:

@@ -29,7 +29,6 @@ GENERATION_KEY = "bantensatudata:search:generation"
 _CACHE: OrderedDict[str, tuple[float, dict[str, list[Any]]]] = OrderedDict()
 _CACHE_SIZE = 256
 _LOCK = threading.Lock()
-_PENDING = "bantensatudata_search_pending_bump"
 
 
 def _redis() -> Any:
@@ -54,28 +53,6 @@ def bump() -> None:
         _redis().incr(GENERATION_KEY)
     except Exception:
         log.warning("could not bump the search generation in Redis")
-
-
-def invalidate() -> None:
-    """Called after an index write: bump now, or after the session commits."""
-    import ckan.model as model
-
-    session = model.Session()
-    from .connection import _COMMITTING
-
-    if session.info.get(_COMMITTING):
-        session.info[_PENDING] = True
-    else:
-        bump()
-
-
-def after_commit(session: Any) -> None:
-    if session.info.pop(_PENDING, None):
-        bump()
-
-
-def after_rollback(session: Any, *args: Any) -> None:
-    session.info.pop(_PENDING, None)
 
 
 def count(session: Any, where_sql: str, params: dict[str, Any], names: list[str],

@@ -15,10 +15,13 @@ import functools
 import importlib.metadata
 import inspect
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.core as plugin_core
 import ckan.tests.helpers as test_helpers
+import pytest
 import sqlalchemy as sa
 from ckan.common import config
 
@@ -80,3 +83,16 @@ def reset_db(*args: Any, **kwargs: Any) -> Any:
 
 
 test_helpers.reset_db = reset_db
+
+
+@pytest.fixture(autouse=True)
+def _unload_plugins_loaded_by_the_test() -> Iterator[None]:
+    """A test that invokes the ``ckan`` CLI in-process loads every plugin of the
+    ini into the session and leaves them loaded; later tests that expect plugins
+    unloaded (core's, or ours without ``with_plugins``) would then run with the
+    whole portal.  Restore the set of loaded plugins after each test."""
+    before = list(plugin_core._PLUGINS)
+    yield
+    extra = [name for name in plugin_core._PLUGINS if name not in before]
+    if extra:
+        plugin_core.unload(*extra)

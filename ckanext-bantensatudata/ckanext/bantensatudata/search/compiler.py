@@ -517,6 +517,8 @@ class SQL:
     def _vector(self, fld: str) -> str:
         if fld == "text":
             return "tsv"
+        if fld == "title":
+            return "title_tsv"
         return (f"to_tsvector('{self.cfg}', coalesce((SELECT string_agg(x, ' ') "
                 f"FROM {self._array(fld, 'fdoc')} x), ''))")
 
@@ -551,17 +553,30 @@ class SQL:
         return f"(autocomplete LIKE {self.bind(pattern)})"
 
     def exists(self, fld: str) -> str:
-        return f"jsonb_exists(doc, {self.bind(fld)})"
+        if fld in store.COLUMNS:
+            return f"(cardinality({fld}) > 0)" if store.COLUMNS[fld] else f"({fld} IS NOT NULL)"
+        column = "fdoc" if store.is_text_field(fld) else "sdoc"
+        return f"jsonb_exists({column}, {self.bind(fld)})"
 
     def string_match(self, fld: str, term: Term) -> str:
         if term.wildcard:
             if term.value.strip("*") == "":
                 return self.exists(fld)
             pattern = self.bind(term.wildcard)
-            return f"EXISTS (SELECT 1 FROM {self._array(fld)} x WHERE x LIKE {pattern})"
+            if fld in store.COLUMNS:
+                source = f"unnest({fld})" if store.COLUMNS[fld] else f"(SELECT {fld})"
+                return f"EXISTS (SELECT 1 FROM {source} x WHERE x LIKE {pattern})"
+            return f"EXISTS (SELECT 1 FROM {self._array(fld, 'sdoc')} x WHERE x LIKE {pattern})"
+        if fld in store.COLUMNS:
+            value = self.bind(term.value)
+            if store.COLUMNS[fld]:
+                return f"({fld} @> ARRAY[CAST({value} AS text)])"
+            return f"({fld} = {value})"
+        # a value longer than SHORT_VALUE can only be in ``doc`` (slow path, rare)
+        column = "sdoc" if len(term.value) <= store.SHORT_VALUE else "doc"
         one = self.bind(json.dumps({fld: term.value}))
         many = self.bind(json.dumps({fld: [term.value]}))
-        return f"(doc @> CAST({one} AS jsonb) OR doc @> CAST({many} AS jsonb))"
+        return f"({column} @> CAST({one} AS jsonb) OR {column} @> CAST({many} AS jsonb))"
 
     def range_match(self, fld: str, rng: Range) -> str:
         lo_op = ">=" if rng.include_low else ">"
@@ -580,7 +595,7 @@ class SQL:
                 return self.exists(fld)
             if column:
                 return "(" + " AND ".join(conds) + ")"
-            return f"EXISTS (SELECT 1 FROM {self._array(fld)} x WHERE {' AND '.join(conds)})"
+            return f"EXISTS (SELECT 1 FROM {self._array(fld, 'sdoc')} x WHERE {' AND '.join(conds)})"
         numeric = fld in store.NUMERIC_FIELDS or all(
             b is None or re.fullmatch(r"-?\d+(\.\d+)?", b) for b in (rng.low, rng.high))
         if numeric:
@@ -599,7 +614,7 @@ class SQL:
             raise QuerySyntaxError(f"invalid range bound for {fld}") from exc
         if not conds:
             return self.exists(fld)
-        return f"EXISTS (SELECT 1 FROM {self._array(fld)} x WHERE {' AND '.join(conds)})"
+        return f"EXISTS (SELECT 1 FROM {self._array(fld, 'sdoc')} x WHERE {' AND '.join(conds)})"
 
     # -- tree ----------------------------------------------------------------
     def node(self, node: Node, default_field: str = "text") -> str:

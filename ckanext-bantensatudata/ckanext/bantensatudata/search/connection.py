@@ -69,6 +69,22 @@ def _execute_write(statement: Any, params: Any) -> None:
     facets.bump()
 
 
+_ENSURED: set[str] = set()
+
+
+def _ensure_table() -> None:
+    """Create the index table once per process and database when it is missing
+    (the migration normally has; switching from Solr must not need a manual step)."""
+    engine = model.meta.engine
+    key = str(engine.url) if engine is not None else ""
+    if key in _ENSURED or engine is None:
+        return
+    with engine.begin() as conn:
+        if conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": store.TABLE}).scalar() is None:
+            store.ensure_table(conn)
+    _ENSURED.add(key)
+
+
 class PostgresConnection:
     """Stands in for ``pysolr.Solr`` (core only calls these four methods)."""
 
@@ -76,6 +92,7 @@ class PostgresConnection:
 
     def __init__(self, decode_dates: bool = True):
         self.decode_dates = decode_dates
+        _ensure_table()
 
     # ------------------------------------------------------------------ writes
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **_: Any) -> str:
@@ -83,7 +100,7 @@ class PostgresConnection:
         if not rows:
             return ""
         try:
-            _execute_write(store.upsert_statement(search_config.text_config()), rows)
+            _execute_write(store.upsert_statement(), rows)
         except sa.exc.SQLAlchemyError as exc:
             raise pysolr.SolrError(f"index write failed: {exc.__class__.__name__}") from exc
         return ""
@@ -203,14 +220,17 @@ def _order_by(sort: str | None, rank_sql: str) -> str:
         elif fld == "index_id":
             expr = "index_id"
         elif store.is_date_field(fld):
-            expr = (f"(CASE WHEN doc->>'{fld}' ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
-                    f"THEN CAST(doc->>'{fld}' AS timestamptz) END)")
+            expr = (f"(CASE WHEN sdoc->>'{fld}' ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
+                    f"THEN CAST(sdoc->>'{fld}' AS timestamptz) END)")
+        elif fld in store.COLUMNS and not store.COLUMNS[fld]:
+            expr = f'{fld} COLLATE "C"'
         elif fld in store.NUMERIC_FIELDS:
-            expr = (f"(CASE WHEN doc->>'{fld}' ~ '^-?[0-9]+(\\.[0-9]+)?$' "
-                    f"THEN CAST(doc->>'{fld}' AS numeric) END)")
+            expr = (f"(CASE WHEN sdoc->>'{fld}' ~ '^-?[0-9]+(\\.[0-9]+)?$' "
+                    f"THEN CAST(sdoc->>'{fld}' AS numeric) END)")
         else:
-            expr = (f"(CASE jsonb_typeof(doc->'{fld}') WHEN 'array' THEN doc->'{fld}'->>0 "
-                    f"ELSE doc->>'{fld}' END) COLLATE \"C\"")
+            column = "doc" if store.is_text_field(fld) else "sdoc"
+            expr = (f"(CASE jsonb_typeof({column}->'{fld}') WHEN 'array' THEN {column}->'{fld}'->>0 "
+                    f"ELSE {column}->>'{fld}' END) COLLATE \"C\"")
         parts.append(f"{expr} {direction} NULLS LAST")
     parts.append("seq ASC")
     return ", ".join(parts)

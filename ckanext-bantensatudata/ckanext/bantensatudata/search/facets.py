@@ -86,31 +86,44 @@ def count(session: Any, where_sql: str, params: dict[str, Any], names: list[str]
 
 def _count(session: Any, where_sql: str, params: dict[str, Any], names: list[str],
            limit: int, mincount: int) -> dict[str, list[Any]]:
+    """One scan of the matching rows, then one small aggregate per field.
+
+    Values are unique within a document (``store.prepare`` dedupes them), so a
+    plain count is Solr's "documents per value"."""
     p = dict(params)
-    values = []
-    for i, name in enumerate(names):
-        p[f"facet{i}"] = name
-        values.append(f"(:facet{i}, doc->:facet{i})")
-    limit_sql = "" if limit < 0 else "WHERE rn <= :facet_limit"
     p["facet_limit"] = limit
     p["facet_mincount"] = max(mincount, 1)
+    columns = ["index_id"]
+    parts = []
+    for i, name in enumerate(names):
+        label = f":facet{i}"
+        p[f"facet{i}"] = name
+        if name in store.COLUMNS and store.COLUMNS[name]:
+            columns.append(name)
+            source, value = f"matched, unnest(matched.{name}) AS v(value)", "v.value"
+        elif name in store.COLUMNS:
+            columns.append(name)
+            source, value = f"matched WHERE matched.{name} IS NOT NULL", f"matched.{name}"
+        else:
+            if "sdoc" not in columns:
+                columns.append("sdoc")
+            source = (f"matched, jsonb_array_elements_text(CASE jsonb_typeof(matched.sdoc->{label}) "
+                      f"WHEN 'array' THEN matched.sdoc->{label} "
+                      f"WHEN 'string' THEN jsonb_build_array(matched.sdoc->{label}) "
+                      f"ELSE '[]'::jsonb END) AS v(value)")
+            value = "v.value"
+        parts.append(f"SELECT CAST({label} AS text) AS name, {value} AS value, count(*) AS n FROM {source} "
+                     f"GROUP BY {value} HAVING count(*) >= :facet_mincount")
+    limit_sql = "" if limit < 0 else "WHERE rn <= :facet_limit"
     sql = f"""
-        WITH matched AS (SELECT index_id, doc FROM {store.TABLE} WHERE {where_sql}),
-        pairs AS (
-            SELECT DISTINCT m.index_id, f.name, v.value
-            FROM matched m
-            CROSS JOIN LATERAL (VALUES {", ".join(values)}) AS f(name, j)
-            CROSS JOIN LATERAL jsonb_array_elements_text(
-                CASE jsonb_typeof(f.j) WHEN 'array' THEN f.j
-                     WHEN 'string' THEN jsonb_build_array(f.j) ELSE '[]'::jsonb END) AS v(value)
-        ),
-        counted AS (
-            SELECT name, value, count(*) AS n,
-                   row_number() OVER (PARTITION BY name ORDER BY count(*) DESC,
-                                      value COLLATE "C" ASC) AS rn
-            FROM pairs GROUP BY name, value HAVING count(*) >= :facet_mincount
-        )
-        SELECT name, value, n FROM counted {limit_sql} ORDER BY name, rn
+        WITH matched AS MATERIALIZED (
+            SELECT {", ".join(dict.fromkeys(columns))} FROM {store.TABLE} WHERE {where_sql})
+        SELECT name, value, n FROM (
+            SELECT name, value, n,
+                   row_number() OVER (PARTITION BY name ORDER BY n DESC, value COLLATE "C" ASC) AS rn
+            FROM ({" UNION ALL ".join(parts)}) AS per_field
+        ) AS ranked {limit_sql}
+        ORDER BY name, rn
     """
     out: dict[str, list[Any]] = {name: [] for name in names}
     for name, value, n in session.execute(sa.text(sql), p):

@@ -25,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 from ckan.common import config
 
-from ckanext.bantensatudata.search import facets, store
+from ckanext.bantensatudata.search import connection, facets, store
 from ckanext.bantensatudata.search import plugin as search_plugin
 
 search_plugin.install()
@@ -75,6 +75,7 @@ def reset_db(*args: Any, **kwargs: Any) -> Any:
     if rebuilt_from_scratch:
         for ini in _migration_inis():
             _upgrade(ini)
+    connection._ENSURED.clear()
     with model.meta.engine.begin() as conn:  # type: ignore[union-attr]
         store.ensure_table(conn)
         conn.execute(sa.text(f"DELETE FROM {store.TABLE}"))

@@ -66,9 +66,12 @@ setup(
     install_requires=[
         "ckan[requirements]==2.12.0",
         "ckanext-scheming==3.1.0",
+        "ckanext-dcat==2.4.4",
         "Authlib>=1.9.10,<2",
         "joserfc>=1.8,<2",
         "python-magic>=0.4.27,<0.5",
+        "ijson>=3.3,<4",
+        "defusedxml>=0.7,<0.8",
         "gunicorn>=23",
         "PyYAML>=6,<7",
     ],
@@ -81,6 +84,10 @@ setup(
             "bantensatudata_api = ckanext.bantensatudata.api.plugin:BantenSatuDataApiPlugin",
             "bantensso = ckanext.bantensso.plugin:BantenSSOPlugin",
             "bantenportal = ckanext.bantenportal.plugin:BantenPortalPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "bantensatudata_dcat = ckanext.bantensatudata.api.dcat:BantenSatuDataDCATProfile",
+            "bantensatudata_schemaorg = ckanext.bantensatudata.api.dcat:BantenSatuDataSchemaOrgProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -30,7 +30,7 @@ as_root() {
 # --- Debian packages -------------------------------------------------------
 APT_PACKAGES=(postgresql-"$PGVER" redis-server libmagic1 file gettext
               git curl ca-certificates)
-APT_TEST_PACKAGES=(chromium nodejs npm)
+APT_TEST_PACKAGES=(chromium nodejs npm jq)
 
 ensure_apt() {
   local missing=()

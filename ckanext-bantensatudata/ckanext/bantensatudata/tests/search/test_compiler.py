@@ -83,11 +83,11 @@ def test_dismax_terms_phrases_and_signs():
 
 
 def test_date_math():
-    now = datetime.datetime(2026, 12, 4, 15, 30, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2026, 12, 4, 15, 30, tzinfo=datetime.UTC)
     assert compiler.parse_date("NOW-1DAY", now) == now - datetime.timedelta(days=1)
-    assert compiler.parse_date("NOW/DAY", now) == datetime.datetime(2026, 12, 4, tzinfo=datetime.timezone.utc)
+    assert compiler.parse_date("NOW/DAY", now) == datetime.datetime(2026, 12, 4, tzinfo=datetime.UTC)
     assert compiler.parse_date("NOW-1YEAR/MONTH", now) == datetime.datetime(
-        2025, 12, 1, tzinfo=datetime.timezone.utc)
+        2025, 12, 1, tzinfo=datetime.UTC)
     assert compiler.parse_date("2020-01-31T00:00:00Z+1MONTH").month == 2
     with pytest.raises(compiler.QuerySyntaxError):
         compiler.parse_date("yesterday")

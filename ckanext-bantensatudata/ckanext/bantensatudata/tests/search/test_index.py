@@ -1,13 +1,12 @@
 """Index writes: transactional with the dataset, durable from the CLI, cache-coherent."""
 from __future__ import annotations
 
-import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
-
 import ckan.lib.search as search
 import ckan.model as model
+import pytest
+import sqlalchemy as sa
 from ckan.tests import factories, helpers
+from sqlalchemy import event
 
 from ckanext.bantensatudata.search import facets, store
 

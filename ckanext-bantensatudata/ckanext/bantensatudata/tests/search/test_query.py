@@ -1,9 +1,8 @@
 """package_search through CKAN's action layer, backed by the PostgreSQL engine."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.logic as logic
+import pytest
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.tests import factories, helpers
 

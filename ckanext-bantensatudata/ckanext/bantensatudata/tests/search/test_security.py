@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import pytest
-
 import ckan.logic as logic
 import ckan.model as model
+import pytest
 from ckan.tests import factories, helpers
 
 WORD = "rahasia"

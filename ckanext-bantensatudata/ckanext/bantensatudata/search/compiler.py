@@ -502,6 +502,7 @@ class SQL:
         self.params: dict[str, Any] = {}
         self.cfg = re.sub(r"[^\w]", "", text_config) or "simple"
         self.rank_queries: list[str] = []
+        self._substrings: set[str] = set()
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -550,6 +551,9 @@ class SQL:
         if not needle:
             return "FALSE"
         pattern = "%" + "".join(_like_escape(ch) for ch in needle) + "%"
+        if pattern in self._substrings:  # name_ngram and title_ngram share one column
+            return "FALSE"
+        self._substrings.add(pattern)
         return f"(autocomplete LIKE {self.bind(pattern)})"
 
     def exists(self, fld: str) -> str:

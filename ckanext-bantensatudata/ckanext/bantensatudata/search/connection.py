@@ -155,9 +155,11 @@ class PostgresConnection:
         fl = _fields(params.get("fl"))
 
         session = model.Session()
-        total = session.execute(
-            sa.text(f"SELECT count(*) FROM {store.TABLE} WHERE {where_sql}"), sql.params
-        ).scalar_one()
+        total = facets.cached(
+            ["count", where_sql, sql.params],
+            lambda: session.execute(
+                sa.text(f"SELECT count(*) FROM {store.TABLE} WHERE {where_sql}"), sql.params
+            ).scalar_one())
         docs: list[dict[str, Any]] = []
         if rows > 0 and total > start:
             columns = ", ".join(_select_columns(fl, rank_sql))

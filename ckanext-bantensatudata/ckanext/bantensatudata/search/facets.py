@@ -11,11 +11,13 @@ pre-commit answer under the post-commit generation.
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +57,26 @@ def bump() -> None:
         log.warning("could not bump the search generation in Redis")
 
 
+def cached(parts: list[Any], compute: Callable[[], Any]) -> Any:
+    """``compute()``, cached per process under the current write generation."""
+    ttl = search_config.facet_cache_seconds()
+    gen = generation() if ttl > 0 else None
+    if gen is None:
+        return compute()
+    key = json.dumps([gen, *parts], sort_keys=True, default=str)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit and hit[0] > time.monotonic():
+            _CACHE.move_to_end(key)
+            return copy.deepcopy(hit[1])
+    result = compute()
+    with _LOCK:
+        _CACHE[key] = (time.monotonic() + ttl, copy.deepcopy(result))
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
 def count(session: Any, where_sql: str, params: dict[str, Any], names: list[str],
           limit: int, mincount: int) -> dict[str, list[Any]]:
     from .compiler import FIELD_RE, QuerySyntaxError
@@ -63,25 +85,8 @@ def count(session: Any, where_sql: str, params: dict[str, Any], names: list[str]
     for name in names:
         if not FIELD_RE.match(name):
             raise QuerySyntaxError(f"invalid facet field {name!r}")
-    ttl = search_config.facet_cache_seconds()
-    key = gen = None
-    if ttl > 0:
-        gen = generation()
-        if gen is not None:
-            key = json.dumps([gen, where_sql, params, names, limit, mincount],
-                             sort_keys=True, default=str)
-            with _LOCK:
-                hit = _CACHE.get(key)
-                if hit and hit[0] > time.monotonic():
-                    _CACHE.move_to_end(key)
-                    return {k: list(v) for k, v in hit[1].items()}
-    result = _count(session, where_sql, params, names, limit, mincount)
-    if key is not None:
-        with _LOCK:
-            _CACHE[key] = (time.monotonic() + ttl, result)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    return {k: list(v) for k, v in result.items()}
+    return cached(["facets", where_sql, params, names, limit, mincount],
+                  lambda: _count(session, where_sql, params, names, limit, mincount))
 
 
 def _count(session: Any, where_sql: str, params: dict[str, Any], names: list[str],

@@ -90,9 +90,9 @@ CREATE INDEX IF NOT EXISTS bantensatudata_search_id_idx
 CREATE INDEX IF NOT EXISTS bantensatudata_search_name_idx
     ON bantensatudata_search_index (name);
 CREATE INDEX IF NOT EXISTS bantensatudata_search_modified_idx
-    ON bantensatudata_search_index (metadata_modified DESC);
+    ON bantensatudata_search_index (metadata_modified DESC NULLS LAST, seq);
 CREATE INDEX IF NOT EXISTS bantensatudata_search_created_idx
-    ON bantensatudata_search_index (metadata_created DESC);
+    ON bantensatudata_search_index (metadata_created DESC NULLS LAST, seq);
 CREATE INDEX IF NOT EXISTS bantensatudata_search_title_idx
     ON bantensatudata_search_index ((sdoc->>'title_string') COLLATE "C");
 """

@@ -86,7 +86,7 @@ else
     --env CKAN_INI="$CONFIG" wsgi:application
 fi
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null "http://$HOST:$PORT/api/3/action/status_show"; then
+  if curl -fs -o /dev/null "http://$HOST:$PORT/api/3/action/status_show"; then
     say "Banten Satu Data is up: $SITE_URL   (stop: make stop; logs: $STATE/log/)"
     exit 0
   fi

@@ -69,7 +69,7 @@ fi
 
 if [ "$MODE" = "--dev" ]; then
   say "Development server with auto-reload on $SITE_URL (Ctrl-C stops it)"
-  exec "$CKAN" run --host "$HOST" --port "$PORT" --reloader
+  exec "$CKAN" run --host "$HOST" --port "$PORT"
 fi
 
 if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then

@@ -175,10 +175,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--db", default="bantensatudata_bench_search")
     parser.add_argument("--rebuild-sample", type=int, default=300)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="disable the facet/count cache: every query computed from scratch")
     args = parser.parse_args()
     sizes = args.datasets or [10_000, 100_000]
 
     app = boot(ensure_db(args.db))
+    if args.no_cache:
+        from ckan.common import config
+
+        config["ckanext.bantensatudata.search.facet_cache_seconds"] = 0
     flask_app = app.apps["flask_app"]._wsgi_app if hasattr(app, "apps") else app._wsgi_app
     import ckan.model as model
     from ckan.tests import helpers
@@ -210,7 +216,8 @@ def main() -> None:
                 "autocomplete": lambda ctx=anon: helpers.call_action("package_autocomplete", context=dict(ctx),
                                                                      q="penduduk", limit=10),
             }
-            print(f"\n== {n:,} datasets (48 organizations, 10 groups, ~10 % private) ==")
+            cache = "no cache" if args.no_cache else "facet/count cache on"
+            print(f"\n== {n:,} datasets (48 organizations, 10 groups, ~10 % private; {cache}) ==")
             print(f"index write throughput (engine add, batches of 500): {rate:,.0f} datasets/s")
             for label, fn in cases.items():
                 p50, p95 = time_case(fn, args.runs)

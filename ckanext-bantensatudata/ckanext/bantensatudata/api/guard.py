@@ -298,3 +298,38 @@ def before_request() -> Response | None:
 def after_request(response: Response) -> Response:
     response = jsonify_error(response)
     return apply_cors(response)
+
+
+# --------------------------------------------------------------------------- CSRF
+_CSRF_BASELINE: set[str] | None = None
+
+
+def remember_csrf_exemptions() -> None:
+    """Snapshot the views exempt from CSRF once the app is built."""
+    global _CSRF_BASELINE
+    from ckan.config.middleware.flask_app import csrf
+
+    _CSRF_BASELINE = set(getattr(csrf, "_exempt_views", set()))
+
+
+def reprotect_csrf(_exc: BaseException | None = None) -> None:
+    """Undo core's per-process CSRF exemption after a token-authenticated request.
+
+    CKAN 2.12 exempts a view from CSRF for the rest of the process as soon as
+    one request reaches it with an ``Authorization`` header
+    (``ckan_before_request``), so one API-token call to a form view would leave
+    that form open to cross-site requests from browser sessions.  The token
+    request itself needed no CSRF token (a header cannot be forged cross-site);
+    afterwards the view is protected again.
+    """
+    from ckan.config.middleware.flask_app import csrf
+    from flask import current_app, g, request
+
+    if not g.get("login_via_auth_header") or _CSRF_BASELINE is None:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return
+    dest = f"{view.__module__}.{view.__name__}"
+    if dest not in _CSRF_BASELINE:
+        getattr(csrf, "_exempt_views", set()).discard(dest)

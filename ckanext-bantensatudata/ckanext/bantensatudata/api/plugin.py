@@ -39,4 +39,7 @@ class BantenSatuDataApiPlugin(p.SingletonPlugin, DefaultTranslation):
         if funcs and guard.after_request in funcs:
             funcs.remove(guard.after_request)
             funcs.insert(0, guard.after_request)
+        if hasattr(app, "teardown_request"):
+            guard.remember_csrf_exemptions()
+            app.teardown_request(guard.reprotect_csrf)
         return app

@@ -1,7 +1,10 @@
-"""Fixed-window rate limits kept in Redis, shared by every worker process.
+"""Sliding-window rate limits kept in Redis, shared by every worker process.
 
-One counter per (bucket, identity, window): ``INCR`` then ``EXPIRE NX`` in one
-round trip.  An identity is the client IP and, when the request carries an API
+One counter per (bucket, identity, fixed window): ``INCR`` then ``EXPIRE NX``,
+plus a read of the previous window's counter, in one round trip.  The count is
+the current window plus the previous one weighted by how much of it still lies
+within the last ``seconds`` (the usual sliding-window estimate), so a burst that
+straddles a window boundary is still refused.  An identity is the client IP and, when the request carries an API
 token, a hash of that token (the token itself never reaches Redis), so one
 client cannot dodge the limit by rotating tokens nor by rotating addresses
 with a single token.  If Redis is unreachable the request is let through: the
@@ -40,18 +43,22 @@ def hit(bucket: str, identities: Iterable[str], limit: Limit, now: float | None 
     """Count one request; return the seconds to wait if any identity is over its limit."""
     now = time.time() if now is None else now
     window = int(now // limit.seconds)
-    keys = [f"{_prefix()}:{bucket}:{identity}:{window}" for identity in identities]
-    if not keys:
+    elapsed = (now - window * limit.seconds) / limit.seconds
+    prefixes = [f"{_prefix()}:{bucket}:{identity}" for identity in identities]
+    if not prefixes:
         return None
     try:
         pipe = connect_to_redis().pipeline(transaction=False)
-        for key in keys:
-            pipe.incr(key)
-            pipe.expire(key, limit.seconds, nx=True)
-        counts = pipe.execute()[0::2]
+        for prefix in prefixes:
+            pipe.incr(f"{prefix}:{window}")
+            pipe.expire(f"{prefix}:{window}", 2 * limit.seconds, nx=True)
+            pipe.get(f"{prefix}:{window - 1}")
+        replies = pipe.execute()
     except RedisError as e:  # fail open: availability over strictness
         log.warning("Rate limit not applied (Redis error: %s)", e)
         return None
-    if max(int(c) for c in counts) <= limit.count:
+    estimates = [int(replies[i]) + int(replies[i + 2] or 0) * (1 - elapsed)
+                 for i in range(0, len(replies), 3)]
+    if max(estimates) <= limit.count:
         return None
     return max(1, math.ceil((window + 1) * limit.seconds - now))

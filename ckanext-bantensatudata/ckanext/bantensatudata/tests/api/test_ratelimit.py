@@ -90,4 +90,10 @@ class TestLimitParsing:
         limit = api_config.Limit(1, 10)
         assert ratelimit.hit("test", ["ip:x"], limit, now=1000.0) is None
         assert ratelimit.hit("test", ["ip:x"], limit, now=1001.0) == 9
-        assert ratelimit.hit("test", ["ip:x"], limit, now=1010.0) is None
+        assert ratelimit.hit("test", ["ip:x"], limit, now=1025.0) is None
+
+    @pytest.mark.usefixtures("clean_redis")
+    def test_a_burst_across_a_window_boundary_is_still_refused(self):
+        limit = api_config.Limit(1, 10)
+        assert ratelimit.hit("test", ["ip:y"], limit, now=1009.5) is None
+        assert ratelimit.hit("test", ["ip:y"], limit, now=1010.5) == 10

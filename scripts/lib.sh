@@ -1,6 +1,6 @@
 # Shared steps of the run and test commands.  Sourced, never executed.
 # Every step is idempotent: it checks before it acts, so a second run is quick.
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${BANTEN_VENV:-$ROOT/.venv}"
@@ -18,6 +18,9 @@ TEST_DB_USER="bantensatudata_test"
 TEST_DB_PASSWORD="bantensatudata_test"
 CONFIG="$ROOT/config/ckan.ini"
 CKAN="$VENV/bin/ckan"
+
+# Never stop silently: name the step that failed.
+trap 'printf "\033[1;31mERROR:\033[0m step failed (%s:%s): %s\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }

@@ -60,11 +60,17 @@ say "Search index"
 "$CKAN" search-index rebuild -o -q 2>&1 | grep -v "^$" || true
 
 if [ ! -s "$STATE/secrets/admin_password" ]; then
-  ADMIN_PASSWORD="$(secret admin_password)"
-  "$CKAN" user add admin email=admin@bantensatudata.localhost password="$ADMIN_PASSWORD" >/dev/null
-  "$CKAN" sysadmin add admin >/dev/null
-  say "Sysadmin created: login 'admin', password '$ADMIN_PASSWORD'"
-  say "  (stored in $STATE/secrets/admin_password; shown only this once)"
+  if "$CKAN" user show admin 2>/dev/null | grep -q "name=admin"; then
+    warn "The database already has a user 'admin' (created by another checkout or an earlier run);"
+    warn "its password is not in $STATE/secrets. Reset it with: $CKAN -c $CONFIG user setpass admin"
+  else
+    ADMIN_PASSWORD="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')"
+    "$CKAN" user add admin email=admin@bantensatudata.localhost password="$ADMIN_PASSWORD" >/dev/null
+    "$CKAN" sysadmin add admin >/dev/null
+    (umask 077; echo "$ADMIN_PASSWORD" > "$STATE/secrets/admin_password")
+    say "Sysadmin created: login 'admin', password '$ADMIN_PASSWORD'"
+    say "  (stored in $STATE/secrets/admin_password; shown only this once)"
+  fi
 fi
 
 if [ "$MODE" = "--dev" ]; then

@@ -39,6 +39,7 @@ say "Lint (ruff)"
 "$VENV/bin/ruff" check "$ROOT"
 
 cd "$ROOT"
+trap - ERR  # pytest's own summary is the last word
 set +e
 "$VENV/bin/pytest" --ckan-ini=test.ini "$@"
 rc=$?

@@ -3,6 +3,7 @@
 ``live_server`` boots the real portal the way ``make run`` does (gunicorn and
 ``config/wsgi.py``), against ``test.ini`` and the test database, on a free
 loopback port.  It is started once per test session, on first use.
+``browser`` is Debian's Chromium driven by Playwright (never a downloaded one).
 """
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from dataclasses import dataclass
 
 import pytest
 import requests
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+# Headless on a closed network: without the background-networking flags Chromium
+# keeps trying (and failing) to reach Google's services.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @dataclass
@@ -71,3 +77,12 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
             proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=os.environ.get("BANTEN_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

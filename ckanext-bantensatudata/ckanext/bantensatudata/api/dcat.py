@@ -46,6 +46,7 @@ from ckanext.dcat.utils import (
     resource_uri,
 )
 
+from ..logic.choices import WILAYAH
 from . import config as api_config
 
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
@@ -70,18 +71,6 @@ FREQUENCY: dict[str, URIRef] = {
 }
 FREQUENCY_BACK: dict[URIRef, str] = {v: k for k, v in FREQUENCY.items()}
 
-#: Kemendagri region codes of Banten (labels used when the schema has none).
-WILAYAH: dict[str, str] = {
-    "36": "Provinsi Banten",
-    "36.01": "Kabupaten Pandeglang",
-    "36.02": "Kabupaten Lebak",
-    "36.03": "Kabupaten Tangerang",
-    "36.04": "Kabupaten Serang",
-    "36.71": "Kota Tangerang",
-    "36.72": "Kota Cilegon",
-    "36.73": "Kota Serang",
-    "36.74": "Kota Tangerang Selatan",
-}
 
 #: CKAN format label -> EU file-type code (only formats the portal accepts).
 FILE_TYPES: dict[str, str] = {

@@ -17,15 +17,13 @@ import ckan.lib.search as search
 import ckan.plugins as plugins
 import ckan.tests.helpers as helpers
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from ckanext.bantenportal.tests import factories
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 5))
 ARTIFACTS = os.path.join(ROOT, "test-artifacts", "bantenportal")
 AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CSV = "kabupaten_kota,jumlah_puskesmas\nKota Serang,16\nKabupaten Lebak,42\n"
 
 
@@ -60,15 +58,6 @@ def portal(live_server, create_with_upload) -> Iterator[dict[str, Any]]:
     yield {"dataset": puskesmas, "resource": resource, "registry": registry,
            "sectors": [pelayanan, keuangan], "orgs": [dinkes, bpkad]}
     plugins.unload_all()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=os.environ.get("BANTEN_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -12,23 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 from ckan.tests.helpers import call_action
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from . import samples
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 5))
 ARTIFACTS = os.path.join(ROOT, "test-artifacts", "uploads")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=os.environ.get("BANTEN_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -22,23 +22,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DB_USER = "bantensatudata_test"
-DB_PASSWORD = "bantensatudata_test"  # the fixed, loopback-only test role (see scripts/lib.sh)
-
-
-def ensure_database(name: str) -> None:
-    script = (f'source "{ROOT}/scripts/lib.sh"; ensure_role {DB_USER} {DB_PASSWORD}; '
-              f"ensure_database {name} {DB_USER}")
-    subprocess.run(["bash", "-c", script], check=True)
-    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
-    for args in (["db", "init"], ["db", "pending-migrations", "--apply"]):
-        subprocess.run([ckan, "-c", os.path.join(ROOT, "test.ini"), *args], check=True,
-                       stdout=subprocess.DEVNULL)
+from benchlib import ROOT, database_url, ensure_database
 
 
 def timed(client, path: str, n: int, **kw) -> tuple[float, float]:
@@ -59,8 +45,7 @@ def main() -> None:
     parser.add_argument("--db", default="bantensatudata_bench_api")
     args = parser.parse_args()
 
-    os.environ["CKAN_SQLALCHEMY_URL"] = (
-        f"postgresql://{DB_USER}:{DB_PASSWORD}@127.0.0.1:5432/{args.db}")
+    os.environ["CKAN_SQLALCHEMY_URL"] = database_url(args.db)
     os.environ.setdefault("CKAN_REDIS_URL", "redis://127.0.0.1:6379/9")
     os.environ["CKAN_STORAGE_PATH"] = os.path.join(ROOT, "var", "bench-storage", args.db)
     os.makedirs(os.environ["CKAN_STORAGE_PATH"], exist_ok=True)

@@ -26,36 +26,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DB_USER = "bantensatudata_test"
-DB_PASSWORD = "bantensatudata_test"  # the fixed, loopback-only test role (see scripts/lib.sh)
+from benchlib import ROOT, database_url, ensure_database, make_app, percentile
+
 PREFIX = "dbench-"
 SECTORS = ["sarana-dan-prasarana", "pemerintahan", "pembangunan", "pelayanan", "legislatif",
            "kewilayahan", "keuangan", "kepegawaian", "kemasyarakatan", "administrasi-dan-manajemen"]
-
-
-def ensure_database(name: str) -> None:
-    """Create the benchmark database (and its schema) the way the test command does."""
-    script = (f'source "{ROOT}/scripts/lib.sh"; ensure_role {DB_USER} {DB_PASSWORD}; '
-              f"ensure_database {name} {DB_USER}")
-    subprocess.run(["bash", "-c", script], check=True)
-    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
-    for args in (["db", "init"], ["db", "pending-migrations", "--apply"]):
-        subprocess.run([ckan, "-c", os.path.join(ROOT, "test.ini"), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def make_app() -> Any:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app as ckan_make_app
-
-    return ckan_make_app(load_config(os.path.join(ROOT, "test.ini")))
 
 
 def populate(n: int) -> dict[str, Any]:
@@ -163,11 +143,6 @@ def populate(n: int) -> dict[str, Any]:
     return {"datasets": n, "orgs": names}
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))]
-
-
 def timed(fn: Callable[[], None], requests: int, before: Callable[[], None] | None = None) -> list[float]:
     for _ in range(3):
         if before:
@@ -193,7 +168,7 @@ def main() -> int:
     args = parser.parse_args()
 
     if not args.no_create_db:
-        os.environ["CKAN_SQLALCHEMY_URL"] = f"postgresql://{DB_USER}:{DB_PASSWORD}@127.0.0.1:5432/{args.db}"
+        os.environ["CKAN_SQLALCHEMY_URL"] = database_url(args.db)
         ensure_database(args.db)
     os.environ.setdefault("CKAN_INI", os.path.join(ROOT, "test.ini"))
     # a Redis database of its own: another bench writing datasets would keep invalidating the cache

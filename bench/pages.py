@@ -20,14 +20,12 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from typing import Any
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DB_USER = "bantensatudata_test"
-DB_PASSWORD = "bantensatudata_test"  # the fixed, loopback-only test role (see scripts/lib.sh)
+from benchlib import ROOT, database_url, ensure_database, make_app, percentile
+
 SECTORS = [
     ("sarana-dan-prasarana", "Sarana dan Prasarana", ["G2C", "G2B"]),
     ("pemerintahan", "Pemerintahan", ["G2G"]),
@@ -46,24 +44,6 @@ TOPICS = ["Jumlah Penduduk", "Panjang Jalan Provinsi", "Indikator Kemiskinan", "
 AREAS = ["Kabupaten Pandeglang", "Kabupaten Lebak", "Kabupaten Tangerang", "Kabupaten Serang",
          "Kota Tangerang", "Kota Cilegon", "Kota Serang", "Kota Tangerang Selatan", "Provinsi Banten"]
 FREQ = ["tahunan", "semesteran", "triwulanan", "bulanan"]
-
-
-def ensure_database(name: str) -> None:
-    """Create the benchmark database (and its schema) the way the test command does."""
-    script = (f'source "{ROOT}/scripts/lib.sh"; ensure_role {DB_USER} {DB_PASSWORD}; '
-              f"ensure_database {name} {DB_USER}")
-    subprocess.run(["bash", "-c", script], check=True)
-    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
-    for args in (["db", "init"], ["db", "pending-migrations", "--apply"]):
-        subprocess.run([ckan, "-c", os.path.join(ROOT, "test.ini"), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def make_app() -> Any:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app as ckan_make_app
-
-    return ckan_make_app(load_config(os.path.join(ROOT, "test.ini")))
 
 
 def populate(n_datasets: int, seed: int) -> dict[str, Any]:
@@ -120,12 +100,6 @@ def populate(n_datasets: int, seed: int) -> dict[str, Any]:
     return {"datasets": total, "orgs": orgs}
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=int, default=10_000)
@@ -137,8 +111,7 @@ def main() -> int:
     args = parser.parse_args()
 
     if not args.no_create_db:
-        os.environ["CKAN_SQLALCHEMY_URL"] = (
-            f"postgresql://{DB_USER}:{DB_PASSWORD}@127.0.0.1:5432/{args.db}")
+        os.environ["CKAN_SQLALCHEMY_URL"] = database_url(args.db)
         ensure_database(args.db)
     os.environ.setdefault("CKAN_INI", os.path.join(ROOT, "test.ini"))
     os.environ.setdefault("CKAN_REDIS_URL", "redis://127.0.0.1:6379/9")

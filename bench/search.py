@@ -22,6 +22,8 @@ import sys
 import time
 import uuid
 
+from benchlib import percentile
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORDS = [
     "jumlah", "penduduk", "kecamatan", "jalan", "provinsi", "kondisi", "baik", "kemiskinan", "indikator",
@@ -34,12 +36,6 @@ WORDS = [
 FORMATS = ["CSV", "XLSX", "JSON", "PDF", "ODS", "XML", "DOCX", "TXT"]
 FREQ = ["tahunan", "semesteran", "triwulanan", "bulanan", "tidak_tentu"]
 AREAS = ["36", "36.01", "36.02", "36.03", "36.04", "36.71", "36.72", "36.73", "36.74"]
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def ensure_db(name: str) -> str:
